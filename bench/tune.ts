@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/loader.ts';
 import type { ContentSnapshot } from '../src/core/content-types.ts';
-import { createMatcher } from '../src/search/matcher.ts';
+import { createMatcher, OFF_TOPIC } from '../src/search/matcher.ts';
 
 const root = join(import.meta.dirname, '..');
 const r = loadContent(process.env.CONTENT_DIR ?? join(root, 'content'));
@@ -17,9 +17,9 @@ if (!r.snapshot) throw new Error('content invalid');
 const snap = r.snapshot;
 const oos = JSON.parse(readFileSync(join(root, 'bench', 'tune-oos.json'), 'utf8')) as Record<string, string[]>;
 
-const extra = { idfPower: Number(process.env.IDF_POWER ?? 2), partialCredit: Number(process.env.PARTIAL ?? 1), definingBonus: Number(process.env.BONUS ?? 1) };
+const extra = { idfPower: Number(process.env.IDF_POWER ?? 2), partialCredit: Number(process.env.PARTIAL ?? 1), definingBonus: Number(process.env.BONUS ?? 2) };
 console.log(extra);
-type Case = { locale: string; text: string; expect: string; ranked: { topicId: string; score: number; bm25: number }[]; fallback: boolean };
+type Case = { locale: string; text: string; expect: string; ranked: { topicId: string; score: number; bm25: number; raw: number }[]; fallback: boolean };
 const cases: Case[] = [];
 for (const loc of snap.locales) {
   for (const topic of snap.topics.values()) {
@@ -42,16 +42,41 @@ for (const loc of snap.locales) {
 const full = createMatcher(snap, { fallbackLocales: [], ...extra });
 const oosCases = Object.entries(oos).flatMap(([locale, texts]) => texts.map((text) => ({ locale, text, ranked: full.rank(locale, text).candidates })));
 
+/** The matcher's own rule: topics at or above the threshold, unless the off-topic document explains as much. */
+function confident(ranked: Case['ranked'], choice: number) {
+  const off = ranked.find((x) => x.topicId === OFF_TOPIC);
+  const rest = ranked.filter((x) => x !== off);
+  const best = rest.reduce((m, x) => Math.max(m, x.raw), 0);
+  if (off && off.score >= choice && off.raw > best) return [];
+  return rest.filter((x) => x.score >= choice);
+}
+const perLocale = new Map<string, { n: number; top3: number; oos: number; abstain: number }>();
+const bucket = (l: string) => perLocale.get(l) ?? perLocale.set(l, { n: 0, top3: 0, oos: 0, abstain: 0 }).get(l)!;
 for (const choice of [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
   let top1 = 0;
   let top3 = 0;
   for (const c of cases) {
-    const conf = c.ranked.filter((x) => x.score >= choice);
+    const conf = confident(c.ranked, choice);
     if (conf[0]?.topicId === c.expect) top1++;
-    if (conf.slice(0, 3).some((x) => x.topicId === c.expect)) top3++;
+    const hit = conf.slice(0, 3).some((x) => x.topicId === c.expect);
+    if (hit) top3++;
+    if (choice === 0.45) {
+      const b = bucket(c.locale);
+      b.n++;
+      if (hit) b.top3++;
+    }
   }
-  const abstain = oosCases.filter((c) => !c.ranked.some((x) => x.score >= choice)).length;
+  const abstain = oosCases.filter((c) => {
+    const none = confident(c.ranked, choice).length === 0;
+    if (choice === 0.45) {
+      const b = bucket(c.locale);
+      b.oos++;
+      if (none) b.abstain++;
+    }
+    return none;
+  }).length;
   console.log(
     `choice>=${choice.toFixed(2)}  LOO top1 ${((100 * top1) / cases.length).toFixed(1)}%  top3 ${((100 * top3) / cases.length).toFixed(1)}%  OOS abstain ${((100 * abstain) / oosCases.length).toFixed(1)}%  (n=${cases.length}, oos=${oosCases.length})`,
   );
 }
+for (const [l, b] of perLocale) console.log(`${l}  LOO top3 ${((100 * b.top3) / b.n).toFixed(1)}% (${b.n})  OOS abstain ${((100 * b.abstain) / Math.max(1, b.oos)).toFixed(1)}% (${b.oos})`);

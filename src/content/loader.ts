@@ -10,7 +10,7 @@ import { createCrisisDetector } from '../search/crisis.ts';
 import { shortHash, textHash } from './hash.ts';
 import { checkMediaFile } from './media-check.ts';
 import { loadQuestionnaires } from './questionnaire-loader.ts';
-import { crisisSchema, LIMITS, manifestSchema, menuSchema, topicMetaSchema, topicTextSchema } from './schema.ts';
+import { crisisSchema, LIMITS, manifestSchema, menuSchema, offTopicSchema, topicMetaSchema, topicTextSchema } from './schema.ts';
 import { loadSocialMap } from './social-map-loader.ts';
 import { type ContentError, parseYamlText, readYaml, type YamlSource } from './yaml-source.ts';
 
@@ -189,6 +189,7 @@ export function loadContent(dir: string, now = Date.now()): LoadResult {
   });
 
   const crisis = loadCrisis(dir, codes, read, errors);
+  const offTopic = loadOffTopic(dir, codes, read, errors, warnings);
   const checkSchema = <S extends z.ZodType>(schema: S, src: YamlSource) => check(schema, src, errors);
   const extraOpts = { codes, sourceLocale: manifest.source_locale, read, check: checkSchema, errors, warnings };
   const socialMap = loadSocialMap(dir, { ...extraOpts, now });
@@ -215,6 +216,7 @@ export function loadContent(dir: string, now = Date.now()): LoadResult {
       categories,
       topics,
       crisis,
+      offTopic,
       socialMap,
       questionnaires,
       loadedAt: now,
@@ -222,6 +224,29 @@ export function loadContent(dir: string, now = Date.now()): LoadResult {
     errors,
     warnings,
   };
+}
+
+/** Optional per locale; a locale without a list only warns (its matcher then has no negative examples). */
+function loadOffTopic(
+  dir: string,
+  codes: Set<string>,
+  read: (f: string) => YamlSource | null,
+  errors: ContentError[],
+  warnings: ContentError[],
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!existsSync(join(dir, 'off-topic'))) return out;
+  for (const code of codes) {
+    const path = join(dir, 'off-topic', `${code}.yaml`);
+    if (!existsSync(path)) {
+      warnings.push({ file: join('content', 'off-topic', `${code}.yaml`), line: 1, col: 1, message: `no off-topic list for locale "${code}"` });
+      continue;
+    }
+    const src = read(path);
+    const c = src && check(offTopicSchema, src, errors);
+    if (c) out[code] = c.questions;
+  }
+  return out;
 }
 
 function loadCrisis(dir: string, codes: Set<string>, read: (f: string) => YamlSource | null, errors: ContentError[]): CrisisList[] {

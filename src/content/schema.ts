@@ -99,6 +99,9 @@ export const crisisSchema = z.strictObject({
   examples: z.strictObject({ crisis: phrases, not_crisis: phrases }).default({ crisis: [], not_crisis: [] }),
 });
 
+/** `content/off-topic/<locale>.yaml`: everyday questions wegwijs does not answer (trains, housing, jobs...). */
+export const offTopicSchema = z.strictObject({ questions: z.array(text(200)).min(1) });
+
 export type ManifestFile = z.infer<typeof manifestSchema>;
 export type MenuFile = z.infer<typeof menuSchema>;
 export type TopicMetaFile = z.infer<typeof topicMetaSchema>;

@@ -92,6 +92,11 @@ export interface ContentSnapshot {
   categories: Category[];
   topics: Map<string, Topic>;
   crisis: CrisisList[];
+  /**
+   * Per locale, everyday questions outside health and care (`content/off-topic/`). The matcher indexes them as a
+   * negative example: a question that resembles them more than any topic gets an honest "I don't know".
+   */
+  offTopic?: Record<string, string[]>;
   /** Organisations and help lines for "help nearby" (`content/social-map/`). */
   socialMap?: SocialMap;
   /** Content-defined questionnaires such as the Protect questions (`content/questionnaires/`). */

@@ -243,7 +243,11 @@ export function createEngine(deps: EngineDeps): Engine {
         if (!showCategory(ctx, c.arg)) return stale();
         return;
       case 'topic': {
-        const cat = ctx.session.state.name === 'category' ? String(ctx.session.state.id) : undefined;
+        // "Back" returns to the list the topic was chosen from, but only if the topic is in it: an older list's button
+        // (still on screen in Telegram) must lead back to that topic's own category.
+        const current = ctx.session.state.name === 'category' ? String(ctx.session.state.id) : undefined;
+        const holds = (id: string | undefined) => ctx.snapshot.categories.find((k) => k.id === id)?.topics.includes(c.arg);
+        const cat = holds(current) ? current : ctx.snapshot.categories.find((k) => k.topics.includes(c.arg))?.id;
         if (!(await showTopic(ctx, c.arg, cat))) return stale();
         return;
       }

@@ -6,6 +6,9 @@
  * Ranking is BM25. Confidence is separate and conservative: the share of the question's information (IDF-weighted
  * query words) that the best topic explains. Words the catalogue has never seen count fully against confidence, so
  * "when does the train to Utrecht leave" abstains even though "when" matches many topics.
+ * Everyday questions outside health and care (`content/off-topic/`) are indexed as one negative document per
+ * locale: when a question resembles them at least as much as any topic, the matcher abstains, even if a topic
+ * shares a word with it ("cheap phone plan" is not about health insurance because both mention a price).
  * Thresholds were chosen on the catalogue's own question variants (leave-one-out, `bench/tune.ts`), not on the
  * public evaluation set. Why MiniSearch rather than fuse.js here: see the README (measured).
  */
@@ -61,7 +64,12 @@ interface LocaleIndex {
 
 export interface ScoredCandidate extends MatchCandidate {
   bm25: number;
+  /** Coverage before capping at 1: tells two topics apart that both explain the whole question. */
+  raw: number;
 }
+
+/** Id of the negative document; cannot collide with a topic id (kebab-case). */
+export const OFF_TOPIC = '~off-topic';
 
 const FIELDS = ['title', 'keywords', 'questions', 'loan'] as const;
 const BOOST = { title: 2, keywords: 2, questions: 1, loan: 1 };
@@ -84,7 +92,8 @@ function buildIndex(docs: TopicDoc[]): LocaleIndex {
   for (const d of docs) {
     const terms = new Set(FIELDS.flatMap((f) => tokens(d[f])));
     vocab.set(d.id, terms);
-    defining.set(d.id, new Set([...tokens(d.title), ...tokens(d.keywords), ...tokens(d.loan)]));
+    // Off-topic words get no "defining" bonus: a topic's own title word must outweigh a generic everyday word.
+    defining.set(d.id, d.id === OFF_TOPIC ? new Set() : new Set([...tokens(d.title), ...tokens(d.keywords), ...tokens(d.loan)]));
     for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
   }
   return { ms, df, vocab, defining, n: docs.length };
@@ -115,6 +124,11 @@ export function createMatcher(
         loan: nl ? [nl.title, ...nl.keywords].join(' · ') : '',
       });
     }
+    const off = snapshot.offTopic?.[loc.code];
+    if (off?.length) {
+      const nlOff = loc.code === source ? [] : (snapshot.offTopic?.[source] ?? []);
+      docs.push({ id: OFF_TOPIC, title: '', keywords: off.join(' · '), questions: '', loan: nlOff.join(' · ') });
+    }
     indexes.set(loc.code, buildIndex(docs));
   }
   const buildMs = performance.now() - start;
@@ -142,12 +156,17 @@ export function createMatcher(
         (a, t) => a + (w.get(t) ?? 0) * (exact?.has(t) ? 1 : opts.partialCredit) * (defining?.has(t) ? opts.definingBonus : 1),
         0,
       );
-      return { topicId: String(r.id), score: total > 0 ? Math.min(1, covered / total) : 0, bm25: r.score };
+      const raw = total > 0 ? covered / total : 0;
+      return { topicId: String(r.id), score: Math.min(1, raw), bm25: r.score, raw };
     });
     return { candidates };
   }
 
-  function decide(cands: ScoredCandidate[]): MatchResult {
+  function decide(all: ScoredCandidate[]): MatchResult & { offTopic?: boolean } {
+    const off = all.find((c) => c.topicId === OFF_TOPIC);
+    const cands = off ? all.filter((c) => c !== off) : all;
+    const best = cands.reduce((m, c) => Math.max(m, c.raw), 0);
+    if (off && off.score >= opts.choiceConfidence && off.raw > best) return { outcome: 'none', candidates: [], offTopic: true };
     // Rank by BM25 among the topics that explain enough of the question; a strong but partial match elsewhere must
     // not hide a topic that covers the question.
     const confident = cands.filter((c) => c.score >= opts.choiceConfidence);
@@ -166,6 +185,8 @@ export function createMatcher(
     match(locale, text) {
       const own = decide(rank(locale, text).candidates);
       if (own.outcome === 'answer') return own;
+      // Recognised as an everyday non-health question in the user's own language: do not look for loanwords.
+      if (own.offTopic) return { outcome: 'none', candidates: [] };
       let other: MatchResult | null = null;
       for (const fb of opts.fallbackLocales) {
         if (fb === locale) continue;

@@ -33,8 +33,11 @@ export async function openPgStore(prefix = 't', url = TEST_PG_URL): Promise<SqlS
   const close = store.close.bind(store);
   return Object.assign(store, {
     async close() {
-      await close();
-      await dropPgSchema(schema, url);
+      try {
+        await close();
+      } finally {
+        await dropPgSchema(schema, url);
+      }
     },
   });
 }

@@ -14,6 +14,7 @@ import type { SqlStore } from '../../src/storage/sql-store.ts';
 import { CONTENT_DIR, fakeClock, MONDAY_10 } from '../handover/support.ts';
 import { startApp } from '../helpers/app.ts';
 import { captureLogger } from '../helpers/engine.ts';
+import { dropPgSchema, pgSchemaName } from '../helpers/pg.ts';
 import { conversation } from '../storage/handover-contract.ts';
 import { scanDatabase } from './scan-db.ts';
 
@@ -41,11 +42,16 @@ const backends: [string, Open][] = [
 ];
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (pgUrl) {
-  let n = 0;
+  // Two stores on one schema (two instances); every schema made here is dropped again after the file.
+  const schemas: string[] = [];
+  afterAll(async () => {
+    for (const s of schemas.splice(0)) await dropPgSchema(s, pgUrl);
+  });
   backends.push([
     'postgres',
     async () => {
-      const schema = `r_${process.pid}_${Date.now().toString(36)}_${n++}`;
+      const schema = pgSchemaName('r');
+      schemas.push(schema);
       return { a: await openStore({ databaseUrl: pgUrl, dataDir: '', schema }), b: await openStore({ databaseUrl: pgUrl, dataDir: '', schema }) };
     },
   ]);
