@@ -130,9 +130,10 @@ describe('menu tree walk through the terminal chat', async () => {
           }
           // Back returns to the list of the category the topic belongs to, even though this user last saw another one.
           const backTo = out.filter((l) => l.reply_to === 1).at(-1);
-          expect(backTo?.choices.map((c) => c.id), `${loc}/${id}: back returns to its category`).toEqual(
-            list?.choices.map((c) => c.id),
-          );
+          expect(
+            backTo?.choices.map((c) => c.id),
+            `${loc}/${id}: back returns to its category`,
+          ).toEqual(list?.choices.map((c) => c.id));
         }
       }
       expect([...reached].sort()).toEqual([...CATALOGUE].sort());

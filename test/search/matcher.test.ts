@@ -37,7 +37,10 @@ describe('off-topic lists as negative examples', () => {
     // "where", "can", "work" overlap the GP topic ("how does the gp work").
     const q = 'where can i work';
     expect(without.match('en', q).outcome).not.toBe('none');
-    const r = miniWith({ 'off-topic/en.yaml': OFF_EN.replace('how do i find a job', 'where can i find work'), 'off-topic/nl.yaml': 'questions:\n  - werk zoeken\n' });
+    const r = miniWith({
+      'off-topic/en.yaml': OFF_EN.replace('how do i find a job', 'where can i find work'),
+      'off-topic/nl.yaml': 'questions:\n  - werk zoeken\n',
+    });
     const withList = createMatcher(snapshotOf(r), { fallbackLocales: [] });
     expect(withList.match('en', q)).toEqual({ outcome: 'none', candidates: [] });
     // The negative document is never offered to a user.
