@@ -3,7 +3,8 @@
  * force), helper accounts and sessions, consent records, the audit log and durable timers.
  * Implemented by the SQL store (`src/storage/handover-sql.ts`, `src/storage/helper-sql.ts`) and the in-memory fake;
  * one contract suite (`test/storage/handover-contract.ts`) runs against all of them.
- * `Store.forgetUser` also deletes a user's conversations, messages, timers and consent records.
+ * `Store.forgetUser` also deletes a user's conversations (with shared self-check answers), messages, timers and consent
+ * records.
  */
 import type { ChannelName } from './messages.ts';
 
@@ -16,6 +17,16 @@ export interface TopicRef {
   id: string;
   version: string;
   revision: string;
+}
+
+/**
+ * A finished self-check the user agreed to share with the sleutelpersoon in the consent step: the questionnaire id,
+ * the number of "yes" answers and each answer by question id. Never stored without that agreement.
+ */
+export interface SelfCheckShare {
+  questionnaire: string;
+  yes: number;
+  answers: Record<string, boolean>;
 }
 
 export interface ConversationRow {
@@ -44,6 +55,8 @@ export interface ConversationRow {
   topics: TopicRef[];
   /** Content version in force when the conversation started. */
   contentVersion: string;
+  /** Self-check answers, only when the user agreed to share them; deleted with the conversation and by retention. */
+  selfCheck: SelfCheckShare | null;
 }
 
 export type ConversationPatch = Partial<
@@ -135,7 +148,10 @@ export interface HandoverStore {
   updateConversation(id: string, patch: ConversationPatch, onlyIf?: ConversationStatus[]): Promise<boolean>;
   appendMessage(m: Omit<ConversationMessage, 'id'>): Promise<number>;
   listMessages(conversationId: string, afterId?: number): Promise<ConversationMessage[]>;
-  /** Retention: deletes messages of conversations closed before `before` and unlinks them from users. */
+  /**
+   * Retention: deletes messages of conversations closed before `before`, and their note, topics and shared self-check
+   * answers, and unlinks them from users.
+   */
   purgeConversations(before: number): Promise<number>;
 
   createHelper(row: HelperRow): Promise<void>;

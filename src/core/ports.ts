@@ -3,6 +3,7 @@
  * implement them; `src/main.ts` wires them. The engine imports no platform SDK, web framework or database driver.
  */
 import type { ContentSnapshot, CrisisSignal } from './content-types.ts';
+import type { SelfCheckShare } from './handover-port.ts';
 import type { ChannelName, Outbound } from './messages.ts';
 
 /** Wall-clock time, injectable so that tests and timers are deterministic. */
@@ -190,7 +191,8 @@ export interface HandoverRequest {
   note?: string | null;
   topicsRead: { id: string; version: string; revision: string }[];
   consentVersion: string;
-  selfCheck?: { questionnaire: string; yes: number; answers: Record<string, boolean> } | null;
+  /** Only when the user agreed, in the consent step, to share their finished self-check. */
+  selfCheck?: SelfCheckShare | null;
 }
 
 /**

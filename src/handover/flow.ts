@@ -1,15 +1,18 @@
 /**
- * The handover as an engine Flow: consent first (what a sleutelpersoon will see), then optional questions
- * (municipality, gender preference, one line about the question), then the honest wait. While a conversation is
- * open, `intercept` relays the user's messages to the sleutelpersoon instead of letting the bot answer; crisis
- * detection still runs first and raises the conversation's priority.
+ * The handover as an engine Flow: consent first (what a sleutelpersoon will see), then — only when the user finished
+ * the self-check in this session — a separate yes/no on sharing those answers too (declining shares nothing of them
+ * and still connects), then optional questions (municipality, gender preference, one line about the question), then
+ * the honest wait. In a crisis the request goes out right after consent, without that question or the others.
+ * While a conversation is open, `intercept` relays the user's messages to the sleutelpersoon instead of letting the
+ * bot answer; crisis detection still runs first and raises the conversation's priority.
  */
 import { parseChoice } from '../core/choice-ids.ts';
 import type { Ctx, Flow } from '../core/context.ts';
-import type { HandoverStore } from '../core/handover-port.ts';
+import type { HandoverStore, SelfCheckShare } from '../core/handover-port.ts';
 import { cleanText, navForm, parseDigit } from '../core/input.ts';
 import type { Choice, Outbound } from '../core/messages.ts';
 import { showMainMenu } from '../core/views.ts';
+import { readSelfCheck } from '../questionnaire/flow.ts';
 import { sha256 } from './auth.ts';
 import type { Municipalities } from './municipalities.ts';
 import type { UserSide } from './user-side.ts';
@@ -18,6 +21,10 @@ import { END_CHOICE } from './user-texts.ts';
 interface Draft {
   priority: 'normal' | 'crisis';
   consent?: string;
+  /** The consent text shown said that the self-check answers may be shared too (asked separately after it). */
+  selfCheckOffered?: boolean;
+  /** The self-check answers the user agreed to share; absent or null: not shared. */
+  selfCheck?: SelfCheckShare | null;
   municipality?: string | null;
   gender?: 'woman' | 'man' | null;
 }
@@ -30,7 +37,7 @@ export interface HandoverFlowDeps {
   linkTelegram(code: string, userKey: string): Promise<boolean>;
 }
 
-const STATES = ['hv-consent', 'hv-municipality', 'hv-gender', 'hv-note'];
+const STATES = ['hv-consent', 'hv-share', 'hv-municipality', 'hv-gender', 'hv-note'];
 const END_COMMANDS = new Set(['end', 'stop', 'quit', 'leave']);
 
 export function consentVersion(locale: string, text: string): string {
@@ -53,13 +60,36 @@ export function createHandoverFlow(deps: HandoverFlowDeps): Flow {
     if (last?.kind === 'choices') ctx.session.lastChoices = last.choices.map((c) => c.id);
   }
 
+  /** The consent text as shown: with a line about the self-check when its answers will be offered for sharing. */
+  function consentText(ctx: Ctx, offerSelfCheck: boolean): string {
+    const text = ctx.t('handover.consent');
+    return offerSelfCheck ? `${text}\n\n${ctx.t('handover.consent_self_check')}` : text;
+  }
+
   function askConsent(ctx: Ctx): void {
+    const d = draftOf(ctx);
+    // In a crisis the request goes out right after consent: no extra question, so no offer to share the self-check.
+    const offer = d?.priority === 'normal' && readSelfCheck(ctx.session, ctx.now) !== null;
+    if (d) d.selfCheckOffered = offer;
     ctx.session.state = { name: 'hv-consent' };
     ctx.ask(
-      ctx.t('handover.consent'),
+      consentText(ctx, offer),
       [
         { id: 'hv:yes', label: ctx.t('handover.consent_yes') },
         { id: 'hv:no', label: ctx.t('handover.consent_no') },
+      ],
+      'buttons',
+    );
+  }
+
+  /** The separate yes/no on sharing the self-check answers (typed yes/no works too: the ids end in `:yes`/`:no`). */
+  function askShare(ctx: Ctx): void {
+    ctx.session.state = { name: 'hv-share' };
+    ctx.ask(
+      ctx.t('handover.share_self_check'),
+      [
+        { id: 'hv:share:yes', label: ctx.t('handover.share_yes') },
+        { id: 'hv:share:no', label: ctx.t('handover.share_no') },
       ],
       'buttons',
     );
@@ -106,6 +136,7 @@ export function createHandoverFlow(deps: HandoverFlowDeps): Flow {
       note,
       topics: ctx.session.topicsRead.map(({ id, version, revision }) => ({ id, version, revision })),
       consentVersion: d.consent,
+      selfCheck: d.selfCheck ?? null,
     });
     ctx.session.flow.hv = { id: r.conversation.id };
     ctx.session.state = { name: 'hv-waiting' };
@@ -134,12 +165,13 @@ export function createHandoverFlow(deps: HandoverFlowDeps): Flow {
     askConsent(ctx);
   }
 
-  async function next(ctx: Ctx, after: 'consent' | 'municipality' | 'gender'): Promise<void> {
+  async function next(ctx: Ctx, after: 'consent' | 'share' | 'municipality' | 'gender', intro?: string): Promise<void> {
     const d = draftOf(ctx);
     if (!d) return start(ctx, 'normal');
     // In a crisis the optional questions wait: the request goes out at once.
     if (d.priority === 'crisis') return submit(ctx, null);
-    if (after === 'consent') return askMunicipality(ctx);
+    if (after === 'consent' && d.selfCheckOffered && readSelfCheck(ctx.session, ctx.now)) return askShare(ctx);
+    if (after === 'consent' || after === 'share') return askMunicipality(ctx, intro);
     if (after === 'municipality') return askGender(ctx);
     return askNote(ctx);
   }
@@ -170,7 +202,7 @@ export function createHandoverFlow(deps: HandoverFlowDeps): Flow {
     }
     if (!d) return start(ctx, 'normal').then(() => true);
     if ((arg === 'yes' || arg === 'no') && state === 'hv-consent') {
-      const text = ctx.t('handover.consent');
+      const text = consentText(ctx, d.selfCheckOffered === true);
       const version = consentVersion(ctx.locale, text);
       await store.recordConsent({ userKey: ctx.inbound.userKey, at: ctx.now, version, locale: ctx.locale, granted: arg === 'yes' });
       if (arg === 'no') {
@@ -183,6 +215,15 @@ export function createHandoverFlow(deps: HandoverFlowDeps): Flow {
       return true;
     }
     if (!d.consent) return start(ctx, d.priority).then(() => true);
+    if ((arg === 'share:yes' || arg === 'share:no') && state === 'hv-share') {
+      // Declining keeps the handover going; only the answers stay in the session (and expire there).
+      const share = arg === 'share:yes' ? readSelfCheck(ctx.session, ctx.now) : null;
+      const version = `self-check/${consentVersion(ctx.locale, ctx.t('handover.share_self_check'))}`;
+      await store.recordConsent({ userKey: ctx.inbound.userKey, at: ctx.now, version, locale: ctx.locale, granted: arg === 'share:yes' });
+      d.selfCheck = share;
+      await next(ctx, 'share', ctx.t(share ? 'handover.share_done' : 'handover.share_declined'));
+      return true;
+    }
     if (arg.startsWith('gm-') && state === 'hv-municipality') {
       const m = municipalities.get(arg.slice(3));
       if (!m) {
@@ -199,14 +240,15 @@ export function createHandoverFlow(deps: HandoverFlowDeps): Flow {
       await next(ctx, 'gender');
       return true;
     }
-    if (arg === 'skip') {
+    if (arg === 'skip' && state !== 'hv-share') {
       if (state === 'hv-municipality') await next(ctx, 'municipality');
       else if (state === 'hv-gender') await next(ctx, 'gender');
       else await submit(ctx, null);
       return true;
     }
     // A button from an earlier step: ask the current question again.
-    if (state === 'hv-municipality') askMunicipality(ctx);
+    if (state === 'hv-share') askShare(ctx);
+    else if (state === 'hv-municipality') askMunicipality(ctx);
     else if (state === 'hv-gender') askGender(ctx);
     else if (state === 'hv-note') askNote(ctx);
     else askConsent(ctx);

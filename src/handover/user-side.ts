@@ -3,7 +3,7 @@
  * "forget me", and the durable timers (honest update after N minutes unclaimed, expiry after M hours).
  */
 import { randomBytes } from 'node:crypto';
-import type { ConversationRow, Gender, TopicRef } from '../core/handover-port.ts';
+import type { ConversationRow, Gender, SelfCheckShare, TopicRef } from '../core/handover-port.ts';
 import type { ChannelName, Outbound } from '../core/messages.ts';
 import type { Kernel } from './kernel.ts';
 import { type Estimate, estimate } from './routing.ts';
@@ -19,6 +19,16 @@ export interface HandoverRequestInput {
   note: string | null;
   topics: TopicRef[];
   consentVersion: string;
+  /** The finished self-check, only when the user agreed in the consent step to share it. */
+  selfCheck?: SelfCheckShare | null;
+}
+
+/** A clean copy of shared self-check answers (booleans by question id only), or null. */
+function cleanSelfCheck(s: SelfCheckShare | null | undefined): SelfCheckShare | null {
+  if (!s || typeof s.questionnaire !== 'string' || !s.answers || typeof s.answers !== 'object') return null;
+  const answers: Record<string, boolean> = {};
+  for (const [k, v] of Object.entries(s.answers)) if (typeof v === 'boolean') answers[k.slice(0, 64)] = v;
+  return { questionnaire: s.questionnaire.slice(0, 64), yes: Object.values(answers).filter(Boolean).length, answers };
 }
 
 export interface UserMessageInput {
@@ -92,6 +102,7 @@ export function createUserSide(k: Kernel) {
         consentVersion: input.consentVersion,
         topics: input.topics,
         contentVersion: k.deps.content.current().version,
+        selfCheck: cleanSelfCheck(input.selfCheck),
       };
       await store.createConversation(c);
       await k.scheduleWaitTimers(c, now);

@@ -4,8 +4,8 @@
  * so `runOnce()` can run any number of times, and a run cut short is completed by the next one.
  *
  * What goes, and when (defaults in `src/config.ts`, documented in the `privacy` topic and SECURITY.md):
- * - transcript lines, handover conversations (messages, note, topics, user key) and held messages: N days after
- *   the line was written or the conversation closed (RETENTION_TRANSCRIPT_DAYS);
+ * - transcript lines, handover conversations (messages, note, topics, shared self-check answers, user key) and held
+ *   messages: N days after the line was written or the conversation closed (RETENTION_TRANSCRIPT_DAYS);
  * - idle users: N days after their session was last used, everything linked to their user key, exactly like
  *   "forget me" (RETENTION_SESSION_DAYS); users with a waiting or active conversation are left until it closes;
  * - unanswered-question texts (anonymous): N days after they were asked (RETENTION_UNANSWERED_DAYS);

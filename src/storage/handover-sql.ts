@@ -2,13 +2,27 @@
  * Handover conversations, their messages and durable timers over the shared SQL driver (SQLite and PostgreSQL).
  * Helper accounts, sessions, consent and audit live in `helper-sql.ts`.
  */
-import type { ConversationMessage, ConversationPatch, ConversationRow, HandoverStore } from '../core/handover-port.ts';
+import type { ConversationMessage, ConversationPatch, ConversationRow, HandoverStore, SelfCheckShare } from '../core/handover-port.ts';
 import type { ChannelName } from '../core/messages.ts';
 import type { SqlDriver, SqlValue } from './driver.ts';
 
 type Row = Record<string, string | number | bigint | null>;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+/** Shared self-check answers from their JSON column; anything malformed reads as "not shared". */
+export function parseSelfCheck(raw: unknown): SelfCheckShare | null {
+  if (raw === null || raw === undefined) return null;
+  try {
+    const v = JSON.parse(String(raw)) as Partial<SelfCheckShare> | null;
+    if (!v || typeof v.questionnaire !== 'string' || typeof v.yes !== 'number' || !v.answers || typeof v.answers !== 'object') return null;
+    const answers: Record<string, boolean> = {};
+    for (const [k, a] of Object.entries(v.answers)) if (typeof a === 'boolean') answers[k] = a;
+    return { questionnaire: v.questionnaire, yes: v.yes, answers };
+  } catch {
+    return null;
+  }
+}
 
 function toConversation(r: Row): ConversationRow {
   let topics: ConversationRow['topics'] = [];
@@ -40,6 +54,7 @@ function toConversation(r: Row): ConversationRow {
     consentVersion: String(r.consent_version),
     topics,
     contentVersion: String(r.content_version),
+    selfCheck: parseSelfCheck(r.self_check),
   };
 }
 
@@ -97,8 +112,8 @@ export function createConversationSql(db: SqlDriver): ConversationStore {
     async createConversation(c) {
       await db.run(
         `INSERT INTO handover_conversations (id, user_key, channel, locale, municipality, province, gender_pref, note, priority, status,
-         helper_id, created_at, claimed_at, closed_at, updated_at, outcome, closed_by, rating, consent_version, topics, content_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         helper_id, created_at, claimed_at, closed_at, updated_at, outcome, closed_by, rating, consent_version, topics, content_version, self_check)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           c.id,
           c.userKey,
@@ -121,6 +136,7 @@ export function createConversationSql(db: SqlDriver): ConversationStore {
           c.consentVersion,
           JSON.stringify(c.topics),
           c.contentVersion,
+          c.selfCheck ? JSON.stringify(c.selfCheck) : null,
         ],
       );
     },
@@ -203,7 +219,7 @@ export function createConversationSql(db: SqlDriver): ConversationStore {
       );
       for (const { id } of ids) {
         await db.run('DELETE FROM handover_messages WHERE conversation_id = ?', [id]);
-        await db.run('UPDATE handover_conversations SET user_key = NULL, note = NULL, topics = ? WHERE id = ?', ['[]', id]);
+        await db.run('UPDATE handover_conversations SET user_key = NULL, note = NULL, topics = ?, self_check = NULL WHERE id = ?', ['[]', id]);
       }
       return ids.length;
     },

@@ -116,6 +116,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX pubsub_spill_at ON pubsub_spill (at);
     `,
   },
+  {
+    version: 7,
+    name: 'self-check-share',
+    // Self-check answers the user agreed to share with the sleutelpersoon (JSON), or NULL.
+    sql: `
+      ALTER TABLE handover_conversations ADD COLUMN self_check TEXT;
+    `,
+  },
 ];
 
 function render(sql: string, dialect: SqlDriver['dialect']): string {

@@ -92,10 +92,14 @@ describe('stale translations', () => {
     copy();
     const first = loadContent(dir).snapshot;
     if (!first) throw new Error('invalid fixture');
+    // Never stamped: the report does not claim the Dutch changed, it says the source version is unknown.
+    const fresh = buildReport(first, Date.now()).locales.ar;
+    expect([fresh?.stale, fresh?.unstamped]).toEqual([[], ['emergency', 'huisarts']]);
     expect(stampAll(dir, first)).toBe(4); // en and ar of both topics
     const stamped = loadContent(dir).snapshot;
     if (!stamped) throw new Error('invalid after stamp');
     expect(buildReport(stamped, Date.now()).locales.ar?.stale).toEqual([]);
+    expect(buildReport(stamped, Date.now()).locales.ar?.unstamped).toEqual([]);
     writeFileSync(
       join(dir, 'topics/huisarts/nl.yaml'),
       'title: De huisarts\nsummary: Je eerste stop bij ziekte\nbody: Nieuwe tekst.\nquestions: [hoe werkt de huisarts]\nreview:\n  status: draft\n',

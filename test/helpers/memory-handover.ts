@@ -80,7 +80,7 @@ export function createMemoryHandover(): HandoverStore & {
       for (const c of conversations.values()) {
         if ((c.status === 'closed' || c.status === 'expired') && c.closedAt !== null && c.closedAt < before && c.userKey !== null) {
           for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.conversationId === c.id) messages.splice(i, 1);
-          Object.assign(c, { userKey: null, note: null, topics: [] });
+          Object.assign(c, { userKey: null, note: null, topics: [], selfCheck: null });
           n++;
         }
       }

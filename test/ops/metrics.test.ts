@@ -112,6 +112,7 @@ describe('metrics', () => {
       consentVersion: 'v1',
       topics: [],
       contentVersion: 'test',
+      selfCheck: null,
     };
     await store.createConversation({ ...base, id: 'aaaaaaaaaaaaaaa1', userKey: 'metrics-u1', createdAt: now - 240_000 });
     await store.createConversation({ ...base, id: 'aaaaaaaaaaaaaaa2', userKey: 'metrics-u2', createdAt: now - 60_000 });

@@ -235,6 +235,7 @@ describe.skipIf(!TEST_PG_URL)('two app processes on one PostgreSQL schema', () =
         consentVersion: 'v1',
         topics: [],
         contentVersion: 'test',
+        selfCheck: null,
       });
       await store.scheduleTimer({ id: `${id}:update`, conversationId: id, kind: 'update', dueAt: now - 1000 });
     }

@@ -29,6 +29,7 @@ export function conversation(over: Partial<ConversationRow> = {}): ConversationR
     consentVersion: 'v1/ar/abc',
     topics: [{ id: 'huisarts', version: '2026.11.0', revision: 'r1' }],
     contentVersion: '2026.11.0',
+    selfCheck: null,
     ...over,
   };
 }
@@ -72,6 +73,19 @@ export function handoverStoreContract(name: string, open: () => Promise<Store & 
       expect((await store.listConversations({ status: ['waiting'] })).map((c) => c.id)).toEqual(['c1']);
       expect((await store.listConversations({ sinceMs: 1500 })).map((c) => c.id)).toEqual(['c2']);
       expect((await store.listConversations({})).map((c) => c.id)).toEqual(['c1', 'c2']);
+    });
+
+    it('keeps shared self-check answers with the conversation, and none when not shared', async () => {
+      const selfCheck = { questionnaire: 'protect', yes: 2, answers: { sleep: true, nightmares: false, headache: true } };
+      await store.createConversation(conversation({ selfCheck }));
+      await store.createConversation(conversation({ id: 'c2', userKey: 'u2' }));
+      expect(await store.getConversation('c1')).toEqual(conversation({ selfCheck }));
+      expect((await store.openConversationFor('u1'))?.selfCheck).toEqual(selfCheck);
+      expect((await store.getConversation('c2'))?.selfCheck).toBeNull();
+      expect((await store.listConversations({})).map((c) => c.selfCheck)).toEqual([selfCheck, null]);
+      // Updates leave the answers alone.
+      expect(await store.updateConversation('c1', { status: 'active', helperId: 'h1' })).toBe(true);
+      expect((await store.getConversation('c1'))?.selfCheck).toEqual(selfCheck);
     });
 
     it('counts waiting and claimed conversations', async () => {
@@ -192,7 +206,9 @@ export function handoverStoreContract(name: string, open: () => Promise<Store & 
     });
 
     it('forgets a user: conversations, messages, timers and consent, leaving a neutral audit trace', async () => {
-      await store.createConversation(conversation({ status: 'active', helperId: 'h1' }));
+      await store.createConversation(
+        conversation({ status: 'active', helperId: 'h1', selfCheck: { questionnaire: 'protect', yes: 1, answers: { sleep: true, fear: false } } }),
+      );
       await store.createConversation(conversation({ id: 'keep', userKey: 'other' }));
       await store.appendMessage({
         conversationId: 'c1',
@@ -214,6 +230,8 @@ export function handoverStoreContract(name: string, open: () => Promise<Store & 
       expect(await store.listConsents('u1')).toHaveLength(1);
       await store.forgetUser('u1');
       expect(await store.getConversation('c1')).toBeUndefined();
+      // The shared self-check answers went with the conversation.
+      expect((await store.listConversations({})).filter((c) => c.selfCheck !== null)).toEqual([]);
       expect(await store.listMessages('c1')).toEqual([]);
       expect(await store.dueTimers(10, 10)).toEqual([]);
       expect(await store.listConsents('u1')).toEqual([]);
@@ -224,8 +242,9 @@ export function handoverStoreContract(name: string, open: () => Promise<Store & 
     });
 
     it('purges old closed conversations but keeps their statistics', async () => {
-      await store.createConversation(conversation({ status: 'closed', closedAt: 10, outcome: 'information' }));
-      await store.createConversation(conversation({ id: 'c2', status: 'closed', closedAt: 100 }));
+      const selfCheck = { questionnaire: 'protect', yes: 1, answers: { sleep: true, fear: false } };
+      await store.createConversation(conversation({ status: 'closed', closedAt: 10, outcome: 'information', selfCheck }));
+      await store.createConversation(conversation({ id: 'c2', status: 'closed', closedAt: 100, selfCheck }));
       await store.appendMessage({
         conversationId: 'c1',
         at: 1,
@@ -242,8 +261,8 @@ export function handoverStoreContract(name: string, open: () => Promise<Store & 
       });
       expect(await store.purgeConversations(50)).toBe(1);
       expect(await store.listMessages('c1')).toEqual([]);
-      expect(await store.getConversation('c1')).toMatchObject({ userKey: null, note: null, outcome: 'information', topics: [] });
-      expect((await store.getConversation('c2'))?.userKey).toBe('u1');
+      expect(await store.getConversation('c1')).toMatchObject({ userKey: null, note: null, outcome: 'information', topics: [], selfCheck: null });
+      expect(await store.getConversation('c2')).toMatchObject({ userKey: 'u1', selfCheck });
     });
   });
 }

@@ -58,6 +58,7 @@ const conversation = (id: string): ConversationRow => ({
   consentVersion: 'v1',
   topics: [],
   contentVersion: 'test',
+  selfCheck: null,
 });
 
 describe.skipIf(!TEST_PG_URL)('several instances on one PostgreSQL schema', () => {

@@ -3,7 +3,7 @@ import type { ConversationRow, HelperRow } from '../../core/handover-port.ts';
 import { OUTCOMES } from '../../core/handover-port.ts';
 import type { HandoverStats } from '../stats.ts';
 import { html, layout, type SafeHtml } from './html.ts';
-import { type ConversationSummary, clockTime, LANGUAGE_NL, type MessageView, OUTCOME_NL, STATUS_NL } from './view-model.ts';
+import { type ConversationSummary, clockTime, LANGUAGE_NL, type MessageView, OUTCOME_NL, type SelfCheckView, STATUS_NL } from './view-model.ts';
 
 interface PageBase {
   helper: HelperRow;
@@ -60,6 +60,18 @@ export interface ConversationPageData extends PageBase {
   topicOptions: { id: string; title: string }[];
   colleagues: HelperRow[];
   userDir: 'ltr' | 'rtl' | 'auto';
+  /** Self-check answers the user agreed to share, or null. */
+  selfCheck: SelfCheckView | null;
+}
+
+/** The shared self-check: questions in Dutch with ja/nee and the number of "ja" answers. */
+function selfCheckSection(v: SelfCheckView | null): SafeHtml | string {
+  if (!v) return '';
+  return html`<details class="self-check" id="self-check" open><summary>Zelftest gedeeld door de gebruiker: ${v.title} · <strong>${v.yes} van de ${v.total} keer ja</strong></summary>
+    <p class="hint">De gebruiker gaf toestemming om deze antwoorden te delen. Dit zijn gewone reacties op wat iemand heeft meegemaakt: geen test en geen diagnose.</p>
+    <table><thead><tr><th scope="col">Vraag</th><th scope="col">Antwoord</th></tr></thead><tbody>${v.answers.map(
+      (a) => html`<tr><td lang="nl">${a.question}</td><td class="answer-${a.answer}">${a.answer}</td></tr>`,
+    )}</tbody></table></details>`;
 }
 
 export function conversationPage(d: ConversationPageData): string {
@@ -72,6 +84,7 @@ export function conversationPage(d: ConversationPageData): string {
     <p class="meta" id="status" data-status="${d.c.status}">${STATUS_NL[d.c.status] ?? d.c.status} · gestart ${clockTime(d.c.createdAt)} (${d.s.waitingFor} geleden)${d.s.genderPreference ? ` · ${d.s.genderPreference}` : ''}</p>
     ${d.c.note ? html`<p class="question"><span class="label">Vraag in één zin:</span> <span lang="${d.c.locale}" dir="${d.userDir}">${d.c.note}</span></p>` : ''}
     <details><summary>Gelezen onderwerpen (${d.topicsRead.length})</summary><ul class="topics">${d.topicsRead.map((t) => html`<li>${t.title} <span class="meta">(${t.id} · inhoud ${t.version} · revisie ${t.revision})</span></li>`)}</ul></details>
+    ${selfCheckSection(d.selfCheck)}
     ${d.c.status === 'waiting' ? action('claim', 'Oppakken', '', 'claim') : ''}</section>
     <section class="card"><h2>Berichten</h2><ol class="messages" id="messages" data-after="${lastId}">${d.messages.map(messageItem)}</ol>
     ${

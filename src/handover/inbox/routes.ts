@@ -13,7 +13,7 @@ import type { Kernel } from '../kernel.ts';
 import { loadStats } from '../stats.ts';
 import { authed, createAuth, wantsJson } from './auth-routes.ts';
 import { accountPage, auditPage, conversationPage, inboxPage, noticeText, statsPage } from './pages.ts';
-import { helperNames, messageView, summary, textDir, topicTitle, type ViewContext } from './view-model.ts';
+import { helperNames, messageView, selfCheckView, summary, textDir, topicTitle, type ViewContext } from './view-model.ts';
 
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 const STATUS: Record<string, number> = { not_found: 404, forbidden: 403, taken: 409, limit: 409, not_active: 409, bad_request: 400, undelivered: 502 };
@@ -79,6 +79,7 @@ export function createInboxRouter(deps: InboxDeps): Router {
         .sort((a, b) => a.title.localeCompare(b.title, 'nl')),
       colleagues: c.helperId === h.id ? await side.transferTargets(h, c) : [],
       userDir: dir,
+      selfCheck: selfCheckView(c, snapshot),
     };
   }
 
@@ -101,11 +102,12 @@ export function createInboxRouter(deps: InboxDeps): Router {
       res.status(STATUS[d] ?? 400).json({ error: d });
       return;
     }
-    const { c, s, messages, topicsRead, colleagues } = d;
+    const { c, s, messages, topicsRead, colleagues, selfCheck } = d;
     res.json({
       conversation: { ...s, note: c.note, consentVersion: c.consentVersion, contentVersion: c.contentVersion },
       messages,
       topicsRead,
+      selfCheck,
       colleagues: colleagues.map((h) => ({ id: h.id, name: h.name })),
     });
   });

@@ -136,6 +136,29 @@ export function summary(c: ConversationRow, munis: Municipalities, now: number):
   };
 }
 
+export interface SelfCheckView {
+  /** The questionnaire's Dutch title, or its id when the content no longer has it. */
+  title: string;
+  yes: number;
+  total: number;
+  answers: { id: string; question: string; answer: 'ja' | 'nee' }[];
+}
+
+/**
+ * The self-check answers the user agreed to share, for the inbox: each question's Dutch text (from the content
+ * snapshot, in the questionnaire's order; the id when a question is no longer there) with ja/nee, and the yes count.
+ */
+export function selfCheckView(c: ConversationRow, snapshot: ContentSnapshot): SelfCheckView | null {
+  const sc = c.selfCheck;
+  if (!sc) return null;
+  const q = snapshot.questionnaires?.get(sc.questionnaire);
+  const text = q?.texts.nl ?? q?.texts[snapshot.sourceLocale];
+  const known = (q?.questions ?? []).filter((id) => id in sc.answers);
+  const ids = [...known, ...Object.keys(sc.answers).filter((id) => !known.includes(id))];
+  const answers = ids.map((id) => ({ id, question: text?.questions[id] ?? id, answer: sc.answers[id] ? ('ja' as const) : ('nee' as const) }));
+  return { title: text?.title ?? sc.questionnaire, yes: answers.filter((a) => a.answer === 'ja').length, total: answers.length, answers };
+}
+
 export function helperNames(helpers: HelperRow[]): Map<string, string> {
   return new Map(helpers.map((h) => [h.id, h.name]));
 }
