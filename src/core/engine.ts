@@ -198,7 +198,8 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     await deps.store.recordUnmatched(ctx.locale, text, ctx.now);
     deps.metrics?.matchOutcome('not_found');
-    showMainMenu(ctx, ctx.t('match.not_found'));
+    // A safety net under every "not found": a crisis in words the phrase lists do not know still gets the numbers.
+    showMainMenu(ctx, `${ctx.t('match.not_found')}\n\n${ctx.t('match.safety_net')}`);
   }
 
   function back(ctx: Ctx): void {
