@@ -2,6 +2,7 @@
  * Text normalisation shared by the search index, the queries and the crisis lists, so both sides
  * always agree. Rules per script (each has a test in test/search/normalize.test.ts):
  * - all: Unicode NFKC and lower case;
+ * - digits: Arabic-Indic (٠–٩) and Persian (۰–۹) digits → 0–9, so "۱۱۳" finds what "113" finds;
  * - Arabic script (ar, fa, prs): harakat, superscript alef and tatweel removed; alef forms (أ إ آ ٱ) → ا;
  *   ي ى ی → ي; ك ک → ك; ة → ه; ۀ → ه; ؤ → و; ئ → ي; Persian ZWNJ kept inside words;
  * - Ge'ez (ti): letter families used interchangeably are one letter, in every vowel order:
@@ -18,6 +19,8 @@ function mapChar(ch: string): string {
   // Arabic script
   if (cp >= 0x064b && cp <= 0x065f) return '';
   if (cp === 0x0670 || cp === 0x0640) return '';
+  if (cp >= 0x0660 && cp <= 0x0669) return String(cp - 0x0660);
+  if (cp >= 0x06f0 && cp <= 0x06f9) return String(cp - 0x06f0);
   switch (ch) {
     case 'أ':
     case 'إ':

@@ -24,6 +24,10 @@ describe('normalisation rules', () => {
       expect(normalize('داکتر')).toBe(normalize('داكتر'));
       expect(normalize('بیمه')).toBe(normalize('بيمه'));
     });
+    it('maps Arabic-Indic and Persian digits to 0-9', () => {
+      expect(normalize('١١٣ ۱۱۲ ٠٨٠٠')).toBe('113 112 0800');
+      expect(tokens('بلعت ٣٠ حبة')).toEqual(tokens('بلعت 30 حبه'));
+    });
     it('keeps Persian ZWNJ words whole', () => {
       expect(tokens('من می‌خواهم بخوابم')).toEqual(['من', 'می‌خواهم'.replace('ی', 'ي'), 'بخوابم']);
       expect(tokens('می‌خواهم')).toHaveLength(1);
