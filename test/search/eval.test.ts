@@ -22,12 +22,12 @@ describe('evaluation floors per locale', () => {
     for (const s of sets) expect(s.questions.length).toBeGreaterThanOrEqual(25);
   });
   for (const s of sets) {
-    it(`${s.locale}: top-3 ≥ 85%, crisis recall ≥ 70%, no false alarms, abstention ≥ 55%`, () => {
+    it(`${s.locale}: top-3 ≥ 90%, crisis recall ≥ 80%, no false alarms, abstention ≥ 80%`, () => {
       const r = evaluate(s, matcher, crisis);
-      expect(r.top3).toBeGreaterThanOrEqual(0.85);
-      expect(r.crisisRecall).toBeGreaterThanOrEqual(0.7);
+      expect(r.top3).toBeGreaterThanOrEqual(0.9);
+      expect(r.crisisRecall).toBeGreaterThanOrEqual(0.8);
       expect(r.falseAlarms).toBe(0);
-      expect(r.abstention).toBeGreaterThanOrEqual(0.55);
+      expect(r.abstention).toBeGreaterThanOrEqual(0.8);
     });
   }
 });
