@@ -43,6 +43,15 @@ const log = (s: string) => console.log(s);
 // --- content and the users' script ----------------------------------------------------------------------------
 const realContent = process.env.CONTENT_DIR ?? join(root, 'content');
 const loaded = loadContent(realContent);
+if (!loaded.snapshot && !quick) {
+  // Figures on the two-topic test fixture would look far better than the real thing: refuse instead.
+  const first = loaded.errors[0];
+  console.error(
+    `bench: ${realContent} does not load (${loaded.errors.length} errors${first ? `, first: ${first.file}:${first.line}:${first.col} ${first.message}` : ''});` +
+      ' fix it (npm run -s content -- validate) or use --quick',
+  );
+  process.exit(2);
+}
 const contentDir = loaded.snapshot ? realContent : join(root, 'test', 'fixtures', 'content-mini');
 const snapshot = loaded.snapshot ?? loadContent(contentDir).snapshot;
 if (!snapshot) throw new Error('no valid content to benchmark');
@@ -178,7 +187,15 @@ const heap = await fetch(`${app.url}/metrics`)
   .then((r) => r.text())
   .then((t) => {
     const v = (name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)$`, 'm').exec(t)?.[1] ?? 0) / 2 ** 20;
-    return { used: v('nodejs_heap_size_used_bytes'), total: v('nodejs_heap_size_total_bytes'), external: v('nodejs_external_memory_bytes') };
+    /** Seconds spent in garbage collection since the start, by kind (prom-client's GC histogram). */
+    const gc = (kind: string) => Number(new RegExp(`^nodejs_gc_duration_seconds_sum\\{kind="${kind}"\\} ([0-9.e+-]+)$`, 'm').exec(t)?.[1] ?? 0);
+    return {
+      used: v('nodejs_heap_size_used_bytes'),
+      total: v('nodejs_heap_size_total_bytes'),
+      external: v('nodejs_external_memory_bytes'),
+      gcMinor: gc('minor'),
+      gcMajor: gc('major') + gc('incremental'),
+    };
   })
   .catch(() => null);
 await app.stop();
@@ -238,6 +255,13 @@ log(
   `wegwijs RSS after the run: ${ours.rssMb === null ? 'n/a' : `${ours.rssMb.toFixed(0)} MB`}` +
     (heap ? ` (V8 heap ${heap.used.toFixed(0)} MB used of ${heap.total.toFixed(0)} MB reserved, external ${heap.external.toFixed(0)} MB)` : ''),
 );
+if (heap) {
+  const answered = ours.closed.messages + ours.open.messages;
+  log(
+    `wegwijs garbage collection over the whole run: ${heap.gcMinor.toFixed(2)} s young generation, ${heap.gcMajor.toFixed(2)} s old generation` +
+      ` (about ${(((heap.gcMinor + heap.gcMajor) * 1e6) / Math.max(1, answered)).toFixed(0)} µs per measured message, warm-up included)`,
+  );
+}
 const result = base && {
   webhook: { users: USERS, messages: ours.closed.messages, msgs_per_s: Math.round(rate(ours)), errors },
   latency: { rate_per_s: RATE, p50_ms: r1(percentile(ours.open.latenciesMs, 50)), p99_ms: r1(percentile(ours.open.latenciesMs, 99)) },

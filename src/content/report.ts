@@ -7,7 +7,10 @@ import type { ContentSnapshot } from '../core/content-types.ts';
 export interface ContentReport {
   version: string;
   topics: number;
-  locales: Record<string, { present: number; missing: string[]; draft: number; reviewed: number; stale: string[]; unstamped: string[]; reviewOverdue: string[] }>;
+  locales: Record<
+    string,
+    { present: number; missing: string[]; draft: number; reviewed: number; stale: string[]; unstamped: string[]; reviewOverdue: string[] }
+  >;
   notInMenu: string[];
   reviewByPassed: string[];
   ids: string[];
@@ -19,7 +22,15 @@ export function buildReport(s: ContentSnapshot, now: number): ContentReport {
   const maxAgeMs = s.reviewMaxAgeDays * 86_400_000;
   const locales: ContentReport['locales'] = {};
   for (const loc of s.locales) {
-    const entry = { present: 0, missing: [] as string[], draft: 0, reviewed: 0, stale: [] as string[], unstamped: [] as string[], reviewOverdue: [] as string[] };
+    const entry = {
+      present: 0,
+      missing: [] as string[],
+      draft: 0,
+      reviewed: 0,
+      stale: [] as string[],
+      unstamped: [] as string[],
+      reviewOverdue: [] as string[],
+    };
     for (const id of ids) {
       const topic = s.topics.get(id);
       const text = topic?.texts[loc.code];
@@ -57,7 +68,8 @@ export function formatReport(r: ContentReport): string {
   for (const [code, e] of Object.entries(r.locales)) {
     if (e.missing.length) lines.push(`${code}: missing ${e.missing.join(', ')}`);
     if (e.stale.length) lines.push(`${code}: stale (Dutch source changed since translation) ${e.stale.join(', ')}`);
-    if (e.unstamped.length) lines.push(`${code}: unstamped (source version unknown: check against the Dutch, then \`content stamp\`) ${e.unstamped.join(', ')}`);
+    if (e.unstamped.length)
+      lines.push(`${code}: unstamped (source version unknown: check against the Dutch, then \`content stamp\`) ${e.unstamped.join(', ')}`);
     if (e.reviewOverdue.length) lines.push(`${code}: review older than policy ${e.reviewOverdue.join(', ')}`);
   }
   if (r.notInMenu.length) lines.push(`not in the menu: ${r.notInMenu.join(', ')}`);
@@ -68,6 +80,8 @@ export function formatReport(r: ContentReport): string {
 /** True when the report has problems that `--strict` should fail on. */
 export function reportHasProblems(r: ContentReport): boolean {
   return (
-    r.notInMenu.length > 0 || r.reviewByPassed.length > 0 || Object.values(r.locales).some((e) => e.missing.length || e.stale.length || e.unstamped.length || e.reviewOverdue.length)
+    r.notInMenu.length > 0 ||
+    r.reviewByPassed.length > 0 ||
+    Object.values(r.locales).some((e) => e.missing.length || e.stale.length || e.unstamped.length || e.reviewOverdue.length)
   );
 }

@@ -75,7 +75,10 @@ describe.each(backends)('retention job (%s)', (_name, open) => {
     const [row] = await store.intakeClaim('whatsapp', t0, 1000, 1);
     await store.intakeUpdate(row?.id ?? 0, { state: 'done' });
     await store.recordConsent({ userKey: 'idle', at: t0, version: 'v1', locale: 'ar', granted: true });
-    await store.createConversation(conversation({ id: 'c1', userKey: 'idle', status: 'closed', closedAt: t0 + 2 * DAY_MS, createdAt: t0, updatedAt: t0 }));
+    const selfCheck = { questionnaire: 'protect', yes: 2, answers: { sleep: true, fear: true, anger: false } };
+    await store.createConversation(
+      conversation({ id: 'c1', userKey: 'idle', status: 'closed', closedAt: t0 + 2 * DAY_MS, createdAt: t0, updatedAt: t0, selfCheck }),
+    );
     await store.appendMessage({
       conversationId: 'c1',
       at: t0,
@@ -103,11 +106,13 @@ describe.each(backends)('retention job (%s)', (_name, open) => {
     expect(await job.runOnce()).toMatchObject({ transcripts: 1, conversations: 0, consents: 0 });
     expect(await store.listTranscript('idle')).toEqual([]);
     expect((await store.listMessages('c1')).length).toBe(1);
+    expect((await store.getConversation('c1'))?.selfCheck).toEqual(selfCheck);
 
     clock.advance(1 * DAY_MS + 1); // day 32: the conversation is anonymised, its messages and the consent are deleted
     expect(await job.runOnce()).toMatchObject({ conversations: 1, consents: 1 });
     expect(await store.listMessages('c1')).toEqual([]);
-    expect(await store.getConversation('c1')).toMatchObject({ userKey: null, note: null, topics: [], status: 'closed' });
+    // Shared self-check answers go with the note and topics.
+    expect(await store.getConversation('c1')).toMatchObject({ userKey: null, note: null, topics: [], selfCheck: null, status: 'closed' });
     expect(await store.listConsents('idle')).toEqual([]);
     expect(await store.getSession('idle')).toBeDefined();
 
