@@ -35,7 +35,7 @@ export interface ConversationRow {
   userKey: string | null;
   channel: ChannelName;
   locale: string;
-  /** Municipality slug (see `src/handover/data/gemeenten.json`) and its province slug, when the user gave one. */
+  /** Municipality slug (see `src/handover/gemeenten.json`) and its province slug, when the user gave one. */
   municipality: string | null;
   province: string | null;
   genderPreference: Gender | null;

@@ -1,5 +1,5 @@
 /**
- * The Dutch municipalities shipped as data (`data/gemeenten.json`, source and uncertainty in its header), with
+ * The Dutch municipalities shipped as data (`gemeenten.json`, source and uncertainty in its header), with
  * fuzzy matching of what a user types ("Den Haag", "amsterdm", "أمستردام") and resolution of helper regions.
  * @see https://www.fusejs.io/api/options.html
  */
@@ -45,7 +45,7 @@ const key = (s: string) =>
     .trim();
 const slugify = (s: string) => key(s).replace(/ /g, '-');
 
-export function loadMunicipalities(file = new URL('./data/gemeenten.json', import.meta.url)): Municipalities {
+export function loadMunicipalities(file = new URL('./gemeenten.json', import.meta.url)): Municipalities {
   const data = JSON.parse(readFileSync(file, 'utf8')) as GemeentenFile;
   const all = data.municipalities;
   const byId = new Map(all.map((m) => [m.id, m]));
