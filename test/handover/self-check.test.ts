@@ -10,6 +10,7 @@ import { consentVersion } from '../../src/handover/flow.ts';
 import type { RunningApp } from '../helpers/app.ts';
 import { CONTENT, LOCALES } from '../nearby/harness.ts';
 import { scanDatabase } from '../privacy/scan-db.ts';
+import { conversation } from '../storage/handover-contract.ts';
 import { choicesOf, type FakeClock, fakeClock, type InboxClient, inboxClient, PASSWORD, startHandoverApp, textsOf } from './support.ts';
 
 const QUESTIONS = ['sleep', 'nightmares', 'headache', 'pain', 'anger', 'memories', 'fear', 'forgetting', 'interest', 'concentration'];
@@ -223,30 +224,20 @@ describe('sharing the self-check in the consent step', () => {
 describe('shared answers in the inbox and after "forget me"', () => {
   it('escapes what is stored, like all user content', async () => {
     const helper = await inbox();
-    const conv = {
+    const conv = conversation({
       id: 'aaaaaaaaaaaaaaaa',
       userKey: 'stored',
-      channel: 'web' as const,
       locale: 'en',
       municipality: null,
       province: null,
-      genderPreference: null,
       note: null,
-      priority: 'normal' as const,
-      status: 'waiting' as const,
-      helperId: null,
       createdAt: clock.t,
-      claimedAt: null,
-      closedAt: null,
       updatedAt: clock.t,
-      outcome: null,
-      closedBy: null,
-      rating: null,
       consentVersion: 'v1/en/x',
       topics: [],
       contentVersion: 'test',
       selfCheck: { questionnaire: '<b>q</b>', yes: 1, answers: { '<img src=x onerror=alert(1)>': true } },
-    };
+    });
     await app.wired.store.createConversation(conv);
     const page = await helper.get(`/helpers/c/${conv.id}`);
     expect(page.status).toBe(200);
