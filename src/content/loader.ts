@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import type { Category, ContentSnapshot, CrisisList, LocaleInfo, Topic, TopicText } from '../core/content-types.ts';
-import { createCrisisDetector } from '../search/crisis.ts';
+import { compilePhrase, createCrisisDetector } from '../search/crisis.ts';
 import { shortHash, textHash } from './hash.ts';
 import { checkMediaFile } from './media-check.ts';
 import { loadQuestionnaires } from './questionnaire-loader.ts';
@@ -188,7 +188,7 @@ export function loadContent(dir: string, now = Date.now()): LoadResult {
       errors.push(menuSrc.error(['categories', i, 'topics'], `at most 8 topics per category (WhatsApp lists hold 10 rows incl. navigation)`));
   });
 
-  const crisis = loadCrisis(dir, codes, read, errors);
+  const crisis = loadCrisis(dir, codes, read, errors, warnings);
   const offTopic = loadOffTopic(dir, codes, read, errors, warnings);
   const checkSchema = <S extends z.ZodType>(schema: S, src: YamlSource) => check(schema, src, errors);
   const extraOpts = { codes, sourceLocale: manifest.source_locale, read, check: checkSchema, errors, warnings };
@@ -249,7 +249,7 @@ function loadOffTopic(
   return out;
 }
 
-function loadCrisis(dir: string, codes: Set<string>, read: (f: string) => YamlSource | null, errors: ContentError[]): CrisisList[] {
+function loadCrisis(dir: string, codes: Set<string>, read: (f: string) => YamlSource | null, errors: ContentError[], warnings: ContentError[]): CrisisList[] {
   const lists: CrisisList[] = [];
   const sources: YamlSource[] = [];
   for (const code of codes) {
@@ -264,6 +264,16 @@ function loadCrisis(dir: string, codes: Set<string>, read: (f: string) => YamlSo
     if (!c) continue;
     lists.push({ locale: code, signals: c.signals, examples: { crisis: c.examples.crisis, notCrisis: c.examples.not_crisis } });
     sources.push(src);
+    // Spelling variants that normalisation already unifies ("ilaç" / "ilac", "٣٠" / "30") need not be listed twice.
+    const seen = new Map<string, string>();
+    for (const [signal, phrases] of Object.entries(c.signals)) {
+      phrases.forEach((p, j) => {
+        const key = JSON.stringify(compilePhrase(p));
+        const first = seen.get(key);
+        if (first) warnings.push(src.error(['signals', signal, j], `"${p}" is the same as "${first}" after normalisation`));
+        else seen.set(key, p);
+      });
+    }
   }
   // The examples are the lists' own tests: every crisis example must match, no calm example may.
   const detector = createCrisisDetector(lists);

@@ -87,6 +87,19 @@ describe('content validation errors point at file:line:col', () => {
   });
 });
 
+describe('crisis lists', () => {
+  it('warns about a phrase that normalisation makes the same as an earlier one, with its position', () => {
+    copy();
+    writeFileSync(
+      join(dir, 'crisis/en.yaml'),
+      'signals:\n  suicide: [i want to die, suicid~, kill myself]\n  self_harm: [cut myself]\n  danger: [going to kill me]\n  violence: [hits me, Kill  MYSELF]\nexamples:\n  crisis: [I want to die]\n  not_crisis: [my tooth hurts]\n',
+    );
+    const r = loadContent(dir);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings.map(formatError)).toEqual([`${rel('crisis/en.yaml')}:5:23: "Kill  MYSELF" is the same as "kill myself" after normalisation`]);
+  });
+});
+
 describe('stale translations', () => {
   it('marks every translation stale when the Dutch source changes, until it is stamped', () => {
     copy();
