@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../src/content/loader.ts';
 import type { ContentSnapshot } from '../src/core/content-types.ts';
-import { createMatcher, OFF_TOPIC } from '../src/search/matcher.ts';
+import { createMatcher, splitOffTopic } from '../src/search/matcher.ts';
 
 const root = join(import.meta.dirname, '..');
 const r = loadContent(process.env.CONTENT_DIR ?? join(root, 'content'));
@@ -42,13 +42,10 @@ for (const loc of snap.locales) {
 const full = createMatcher(snap, { fallbackLocales: [], ...extra });
 const oosCases = Object.entries(oos).flatMap(([locale, texts]) => texts.map((text) => ({ locale, text, ranked: full.rank(locale, text).candidates })));
 
-/** The matcher's own rule: topics at or above the threshold, unless the off-topic document explains as much. */
+/** The matcher's own rule (`splitOffTopic`): topics at or above the threshold, unless the off-topic document wins. */
 function confident(ranked: Case['ranked'], choice: number) {
-  const off = ranked.find((x) => x.topicId === OFF_TOPIC);
-  const rest = ranked.filter((x) => x !== off);
-  const best = rest.reduce((m, x) => Math.max(m, x.raw), 0);
-  if (off && off.score >= choice && off.raw > best) return [];
-  return rest.filter((x) => x.score >= choice);
+  const { cands, offTopic } = splitOffTopic(ranked, choice);
+  return offTopic ? [] : cands.filter((x) => x.score >= choice);
 }
 const perLocale = new Map<string, { n: number; top3: number; oos: number; abstain: number }>();
 const bucket = (l: string) => perLocale.get(l) ?? perLocale.set(l, { n: 0, top3: 0, oos: 0, abstain: 0 }).get(l)!;
@@ -79,4 +76,5 @@ for (const choice of [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
     `choice>=${choice.toFixed(2)}  LOO top1 ${((100 * top1) / cases.length).toFixed(1)}%  top3 ${((100 * top3) / cases.length).toFixed(1)}%  OOS abstain ${((100 * abstain) / oosCases.length).toFixed(1)}%  (n=${cases.length}, oos=${oosCases.length})`,
   );
 }
-for (const [l, b] of perLocale) console.log(`${l}  LOO top3 ${((100 * b.top3) / b.n).toFixed(1)}% (${b.n})  OOS abstain ${((100 * b.abstain) / Math.max(1, b.oos)).toFixed(1)}% (${b.oos})`);
+for (const [l, b] of perLocale)
+  console.log(`${l}  LOO top3 ${((100 * b.top3) / b.n).toFixed(1)}% (${b.n})  OOS abstain ${((100 * b.abstain) / Math.max(1, b.oos)).toFixed(1)}% (${b.oos})`);

@@ -42,9 +42,11 @@ export function buildReport(s: ContentSnapshot, now: number): ContentReport {
       if (text.review.status === 'draft') entry.draft++;
       else entry.reviewed++;
       const source = topic.texts[s.sourceLocale];
-      // No recorded source hash means we cannot tell which Dutch text it was made from: say so, rather than "changed".
-      if (loc.code !== s.sourceLocale && source && !text.review.sourceHash) entry.unstamped.push(id);
-      else if (loc.code !== s.sourceLocale && source && text.review.sourceHash !== source.hash) entry.stale.push(id);
+      if (loc.code !== s.sourceLocale && source) {
+        // No recorded source hash means we cannot tell which Dutch text it was made from: say so, rather than "changed".
+        if (!text.review.sourceHash) entry.unstamped.push(id);
+        else if (text.review.sourceHash !== source.hash) entry.stale.push(id);
+      }
       if (text.review.status === 'reviewed' && text.review.reviewedAt && now - Date.parse(`${text.review.reviewedAt}T00:00:00Z`) > maxAgeMs) {
         entry.reviewOverdue.push(id);
       }

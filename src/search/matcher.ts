@@ -99,6 +99,20 @@ function buildIndex(docs: TopicDoc[]): LocaleIndex {
   return { ms, df, vocab, defining, n: docs.length };
 }
 
+/**
+ * Separates the off-topic document from the topics, and tells whether it explains the question better than every
+ * topic (and at least `choiceConfidence`): then the matcher abstains. Shared with `bench/tune.ts`.
+ */
+export function splitOffTopic<C extends { topicId: string; score: number; raw: number }>(
+  all: C[],
+  choiceConfidence: number,
+): { cands: C[]; offTopic: boolean } {
+  const off = all.find((c) => c.topicId === OFF_TOPIC);
+  const cands = off ? all.filter((c) => c !== off) : all;
+  const best = cands.reduce((m, c) => Math.max(m, c.raw), 0);
+  return { cands, offTopic: off !== undefined && off.score >= choiceConfidence && off.raw > best };
+}
+
 export function createMatcher(
   snapshot: ContentSnapshot,
   options: Partial<MatcherOptions> = {},
@@ -163,10 +177,8 @@ export function createMatcher(
   }
 
   function decide(all: ScoredCandidate[]): MatchResult & { offTopic?: boolean } {
-    const off = all.find((c) => c.topicId === OFF_TOPIC);
-    const cands = off ? all.filter((c) => c !== off) : all;
-    const best = cands.reduce((m, c) => Math.max(m, c.raw), 0);
-    if (off && off.score >= opts.choiceConfidence && off.raw > best) return { outcome: 'none', candidates: [], offTopic: true };
+    const { cands, offTopic } = splitOffTopic(all, opts.choiceConfidence);
+    if (offTopic) return { outcome: 'none', candidates: [], offTopic: true };
     // Rank by BM25 among the topics that explain enough of the question; a strong but partial match elsewhere must
     // not hide a topic that covers the question.
     const confident = cands.filter((c) => c.score >= opts.choiceConfidence);
